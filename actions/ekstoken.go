@@ -25,7 +25,6 @@ const (
 	tokenLifetime   = 14 * time.Minute
 )
 
-
 // EKSToken is a bearer token for an EKS cluster's API server.
 type EKSToken struct {
 	Token   Secret
