@@ -117,6 +117,13 @@ func describeAll(ctx context.Context, c EKSClustersAPI, names []string) ([]Clust
 // DescribeCluster describes one EKS cluster.
 func DescribeCluster(ctx context.Context, c EKSClustersAPI, name string) (Cluster, error) {
 	out, err := c.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+	if apiErrorCode(err) == "ResourceNotFoundException" {
+		return Cluster{}, &Hint{
+			Err:  fmt.Errorf("%w: %w", ErrNoCluster, err),
+			What: fmt.Sprintf("no EKS cluster named %q in this region", name),
+			Do:   "check --cluster and --region; `onramp` lists the region's clusters",
+		}
+	}
 	if err != nil {
 		return Cluster{}, fmt.Errorf("describing cluster %s: %w", name, classifyAWS(err))
 	}

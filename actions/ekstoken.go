@@ -79,6 +79,9 @@ func EKSRestConfig(c Cluster, presign *sts.PresignClient) *rest.Config {
 		Host:            c.Endpoint,
 		TLSClientConfig: rest.TLSClientConfig{CAData: c.CAData},
 		UserAgent:       "onramp",
+		// client-go's default of 5 calls a second would make onramp wait on itself.
+		QPS:   50,
+		Burst: 100,
 	}
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper {
 		return &bearerTransport{src: src, next: rt}

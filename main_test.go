@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	clientauth "k8s.io/client-go/pkg/apis/clientauthentication/v1beta1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/onramp-dev/onramp/actions"
+	"github.com/onramp-dev/onramp/sandbox"
+)
+
+// run runs onramp with args as a user would and returns what it printed.
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := newRootCmd()
+	cmd.SetArgs(append(args, "--sandbox-key-delay=0"))
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	err := cmd.ExecuteContext(t.Context())
+
+	return out.String(), err
+}
+
+func TestCommands(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    []string
+		wantErr string
+	}{
+		{name: "access list as json",
+			args: []string{"access", "list", "--sandbox", "--cluster", "iris-dev", "-o", "json"},
+			want: []string{`"source": "mapRoles"`, `role/iris-node-role`, `"system:nodes"`}},
+		{name: "access list as yaml with access entries",
+			args: []string{"access", "list", "--sandbox", "--cluster", "iris-prod", "-o", "yaml"},
+			want: []string{"source: access entry", "role/platform-admins",
+				"AmazonEKSClusterAdminPolicy (cluster)", "source: mapRoles"}},
+		{name: "access list as a table",
+			args: []string{"access", "list", "--sandbox", "--cluster", "iris-dev"},
+			want: []string{"SOURCE", "mapRoles", "system:bootstrappers, system:nodes"}},
+		{name: "home without a terminal prints the lookups",
+			args: []string{"--sandbox", "-o", "json"},
+			want: []string{`"arn": "arn:aws:iam::111122223333:user/sandbox-admin"`,
+				`"name": "iris-dev"`, `"permission": "admin"`}},
+		{name: "unknown output", args: []string{"access", "list", "-o", "xml"},
+			wantErr: `--output "xml" is not known: use table, json or yaml`},
+		{name: "bad repository", args: []string{"--repo", "acme", "--sandbox"},
+			wantErr: `repository "acme" is not OWNER/NAME`},
+		{name: "bad cluster name", args: []string{"access", "list", "--cluster", "no such"},
+			wantErr: "cluster name \"no such\" is not valid"},
+		{name: "unknown cluster", args: []string{"access", "list", "--sandbox", "--cluster", "nope"},
+			wantErr: "no EKS cluster named \"nope\""},
+		{name: "throttle out of range", args: []string{"--sandbox", "--sandbox-throttle", "2"},
+			wantErr: "out of range"},
+		{name: "eks-token needs a cluster", args: []string{"eks-token"},
+			wantErr: "eks-token needs --cluster NAME"},
+		{name: "version", args: []string{"version"}, want: []string{"onramp "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := run(t, tt.args...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want it to say %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("onramp %v: %v\n%s", tt.args, err, out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// TestEKSTokenWorksAsExecPlugin runs eks-token the way kubectl runs it from the kubeconfig of
+// `onramp sandbox`: with the sandbox named only by the environment.
+func TestEKSTokenWorksAsExecPlugin(t *testing.T) {
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+
+	env := sb.Env()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": env.AWSEndpoint, "AWS_REGION": env.Region,
+		"AWS_ACCESS_KEY_ID": env.AccessKeyID, "AWS_SECRET_ACCESS_KEY": env.SecretAccessKey,
+		"AWS_PROFILE": "", "AWS_SESSION_TOKEN": "",
+		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+	} {
+		t.Setenv(k, v)
+	}
+
+	out, err := run(t, "eks-token", "--cluster", sandbox.DevCluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cred clientauth.ExecCredential
+	if err := json.Unmarshal([]byte(out), &cred); err != nil {
+		t.Fatalf("eks-token printed no ExecCredential: %v\n%s", err, out)
+	}
+	if cred.Kind != "ExecCredential" || !strings.HasPrefix(cred.Status.Token, "k8s-aws-v1.") {
+		t.Fatalf("ExecCredential = %+v", cred)
+	}
+
+	c := sb.Clusters[sandbox.DevCluster]
+	kc := kubernetes.NewForConfigOrDie(&rest.Config{Host: c.URL, BearerToken: cred.Status.Token,
+		TLSClientConfig: rest.TLSClientConfig{CAData: c.CAPEM}})
+	if _, err := kc.CoreV1().ConfigMaps(actions.AWSAuthNamespace).Get(t.Context(),
+		actions.AWSAuthName, metav1.GetOptions{}); err != nil {
+		t.Fatalf("the cluster refused the token: %v", err)
+	}
+
+	if _, err := run(t, "eks-token", "--cluster", sandbox.ProdCluster); err != nil {
+		t.Fatal(err)
+	}
+}
