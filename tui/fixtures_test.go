@@ -21,9 +21,8 @@ func init() {
 	log.SetOutput(io.Discard)
 }
 
-// The fixed world below is shaped like the sandbox's default one.
-// TODO: the golden tests use these fixed lookups until the sandbox world is ready; then they
-// should read the same values through the real clients.
+// The fixed world below is shaped like the sandbox's default one, for the Update tests that
+// need answers at once; the golden tests read the live sandbox instead.
 var (
 	sandboxIdentity = actions.Identity{
 		Account: "111122223333",
