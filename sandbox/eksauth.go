@@ -94,31 +94,47 @@ func (a *eksAuthenticator) fromAccessEntries(caller awssim.Caller) (kubesim.User
 		if name == "" {
 			name = defaultEntryUsername(caller)
 		}
-		groups := slices.Clone(e.Groups)
-		for _, p := range e.Policies {
-			groups = append(groups, policyGroup(p))
-		}
-
-		return kubesim.User{Name: expandUsername(name, caller), Groups: groups}, true
+		return kubesim.User{Name: expandUsername(name, caller), Groups: slices.Clone(e.Groups)},
+			true
 	}
 
 	return kubesim.User{}, false
 }
 
-// policyGroup names the group through which the simulated cluster authorizes an access policy:
-// the sandbox binds each such group to the cluster role the policy stands for. Namespaced
-// scopes carry their namespaces.
-func policyGroup(p awssim.AssociatedPolicy) string {
-	name := p.PolicyARN[strings.LastIndex(p.PolicyARN, "/")+1:]
-	if strings.EqualFold(p.ScopeType, "namespace") {
-		return accessPolicyGroupPrefix + name + ":" + strings.Join(p.Namespaces, ",")
-	}
-
-	return accessPolicyGroupPrefix + name
+// accessPolicyRoles are the cluster roles whose permissions the EKS access policies carry.
+var accessPolicyRoles = map[string]string{
+	"AmazonEKSClusterAdminPolicy": "cluster-admin",
+	"AmazonEKSAdminPolicy":        "admin",
+	"AmazonEKSEditPolicy":         "edit",
+	"AmazonEKSViewPolicy":         "view",
 }
 
-// accessPolicyGroupPrefix starts the names of the groups that stand for access policies.
-const accessPolicyGroupPrefix = "eks-access-policy:"
+// grants returns the permissions the access policies of the user's access entry give, which
+// EKS authorizes before the cluster's RBAC.
+func (a *eksAuthenticator) grants(u kubesim.User) []kubesim.Grant {
+	cl, ok := a.sim.Cluster(a.cluster)
+	if !ok || cl.AuthMode == modeConfigMap || len(u.Extra["canonicalArn"]) == 0 {
+		return nil
+	}
+
+	var out []kubesim.Grant
+	for _, e := range a.sim.AccessEntries(a.cluster) {
+		if canonical(e.PrincipalARN) != u.Extra["canonicalArn"][0] {
+			continue
+		}
+		for _, p := range e.Policies {
+			name := p.PolicyARN[strings.LastIndex(p.PolicyARN, "/")+1:]
+			g := kubesim.Grant{Name: "EKS access policy " + name,
+				ClusterRole: accessPolicyRoles[name]}
+			if strings.EqualFold(p.ScopeType, "namespace") {
+				g.Namespaces = p.Namespaces
+			}
+			out = append(out, g)
+		}
+	}
+
+	return out
+}
 
 // defaultEntryUsername is the username EKS gives an access entry that names none.
 func defaultEntryUsername(c awssim.Caller) string {

@@ -135,7 +135,8 @@ func (sb *Sandbox) serve(h http.Handler, cert *tls.Certificate) (string, error) 
 // cluster's endpoint at it.
 func (sb *Sandbox) addCluster(name string) (*Cluster, error) {
 	auth := &eksAuthenticator{sim: sb.AWS, cluster: name}
-	kube := kubesim.New(kubesim.Options{Authenticator: auth, Faults: sb.Faults})
+	kube := kubesim.New(kubesim.Options{Authenticator: auth, Grants: auth.grants,
+		Faults: sb.Faults})
 	auth.awsAuth = storeAWSAuth(kube)
 
 	cert, err := sb.ca.serving()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -276,5 +277,62 @@ func TestStatePersistsBetweenRuns(t *testing.T) {
 	}
 	if ac, _ := actions.ParseAWSAuth(cm); len(ac.Users) != 1 {
 		t.Errorf("aws-auth lost carol's mapping: %v", cm.Data)
+	}
+}
+
+func TestAccessEntriesGrantAccessPolicies(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	ctx := t.Context()
+	admin := sb.Env().AWSConfig()
+	ec := eks.NewFromConfig(admin)
+
+	viewer := assumeNewRole(t, sb, "default-viewer", "/")
+	roleARN := "arn:aws:iam::" + sandbox.AccountID + ":role/default-viewer"
+	if _, err := ec.CreateAccessEntry(ctx, &eks.CreateAccessEntryInput{
+		ClusterName: aws.String(sandbox.ProdCluster), PrincipalArn: aws.String(roleARN),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ec.AssociateAccessPolicy(ctx, &eks.AssociateAccessPolicyInput{
+		ClusterName: aws.String(sandbox.ProdCluster), PrincipalArn: aws.String(roleARN),
+		PolicyArn: aws.String("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"),
+		AccessScope: &ekstypes.AccessScope{Type: ekstypes.AccessScopeTypeNamespace,
+			Namespaces: []string{"default"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// platform-admins trusts the account, and the admin's own policy allows the assume.
+	out, err := sts.NewFromConfig(admin).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn:         aws.String("arn:aws:iam::" + sandbox.AccountID + ":role/platform-admins"),
+		RoleSessionName: aws.String("ops"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	platform := sb.Env().AWSConfigFor(aws.ToString(c.AccessKeyId),
+		aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+
+	tests := []struct {
+		name      string
+		cfg       aws.Config
+		namespace string
+		wantCode  int
+	}{
+		{name: "cluster admin policy", cfg: platform, namespace: "kube-system", wantCode: 200},
+		{name: "view policy in its namespace", cfg: viewer, namespace: "default", wantCode: 200},
+		{name: "view policy outside its namespace", cfg: viewer, namespace: "kube-system",
+			wantCode: http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kc := kubeAs(t, sb, tt.cfg, sandbox.ProdCluster)
+			_, err := kc.CoreV1().ConfigMaps(tt.namespace).List(ctx, metav1.ListOptions{})
+			if got := statusCode(err); got != tt.wantCode {
+				t.Fatalf("listing configmaps in %s: %d (%v), want %d", tt.namespace, got, err,
+					tt.wantCode)
+			}
+		})
 	}
 }
