@@ -52,6 +52,6 @@ func reviewStatus(ctx context.Context, auth kubesim.Authenticator,
 
 	return authnv1.TokenReviewStatus{
 		Authenticated: true,
-		User: authnv1.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: extra},
+		User:          authnv1.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: extra},
 	}
 }
