@@ -53,7 +53,8 @@ type home struct {
 
 func printHome(ctx context.Context, cmd *cobra.Command, g *globals, c *clients) error {
 	h := lookupHome(ctx, c.deps())
-	if err := printOutput(cmd.OutOrStdout(), g.output, h, func() string { return homeTable(h) }); err != nil {
+	table := func() string { return homeTable(h) }
+	if err := printOutput(cmd.OutOrStdout(), g.output, h, table); err != nil {
 		return err
 	}
 	if len(h.Errors) > 0 {

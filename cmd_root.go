@@ -73,7 +73,8 @@ func addGlobalFlags(root *cobra.Command, g *globals) {
 	f := root.PersistentFlags()
 	f.BoolVar(&g.sandbox, "sandbox", false,
 		"run against a simulated AWS account, EKS cluster and GitHub repository started in-process")
-	f.StringVar(&g.profile, "profile", "", "AWS profile (default: AWS_PROFILE or the default chain)")
+	f.StringVar(&g.profile, "profile", "",
+		"AWS profile (default: AWS_PROFILE or the default chain)")
 	f.StringVar(&g.region, "region", "", "AWS region (default: AWS_REGION or the profile's)")
 	f.StringVar(&g.cluster, "cluster", "", "EKS cluster name (default: the region's first)")
 	f.StringVar(&g.kubeconfig, "kubeconfig", "",

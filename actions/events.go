@@ -50,7 +50,8 @@ func (e Event) String() string {
 		return fmt.Sprintf("→ %s %s", e.Service, e.Operation)
 	case CallFinished:
 		if e.Err != "" {
-			return fmt.Sprintf("✗ %s %s (%s): %s", e.Service, e.Operation, roundMS(e.Duration), e.Err)
+			return fmt.Sprintf("✗ %s %s (%s): %s", e.Service, e.Operation, roundMS(e.Duration),
+				e.Err)
 		}
 		return fmt.Sprintf("✓ %s %s (%s)", e.Service, e.Operation, roundMS(e.Duration))
 	case Warning:

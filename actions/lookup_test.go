@@ -44,9 +44,10 @@ func kubeFor(t *testing.T, cfg aws.Config, cl actions.Cluster) kubernetes.Interf
 func TestLookupIdentity(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	noCreds := sb.Env().AWSConfig()
-	noCreds.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-		return aws.Credentials{}, errors.New("no EC2 IMDS role found")
-	})
+	noCreds.Credentials = aws.CredentialsProviderFunc(
+		func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{}, errors.New("no EC2 IMDS role found")
+		})
 	wrongSecret := sb.Env().AWSConfigFor(sb.Env().AccessKeyID, "not-the-secret", "")
 
 	tests := []struct {
@@ -59,7 +60,8 @@ func TestLookupIdentity(t *testing.T) {
 	}{
 		{name: "admin", cfg: sb.Env().AWSConfig(), region: "us-east-1",
 			wantARN: "arn:aws:iam::111122223333:user/sandbox-admin"},
-		{name: "no credentials", cfg: noCreds, region: "us-east-1", wantErr: actions.ErrNoCredentials,
+		{name: "no credentials", cfg: noCreds, region: "us-east-1",
+			wantErr: actions.ErrNoCredentials,
 			wantMsg: "set AWS_PROFILE"},
 		{name: "no region", cfg: sb.Env().AWSConfig(), wantErr: actions.ErrNoCredentials,
 			wantMsg: "pass --region"},
@@ -101,7 +103,8 @@ func TestListClusters(t *testing.T) {
 		t.Run(tt.want, func(t *testing.T) {
 			cls, err := actions.ListClusters(t.Context(), client, tt.want)
 			if tt.wantErr != "" {
-				if !errors.Is(err, actions.ErrNoCluster) || !strings.Contains(err.Error(), tt.wantErr) {
+				if !errors.Is(err, actions.ErrNoCluster) ||
+					!strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want ErrNoCluster saying %q", err, tt.wantErr)
 				}
 				return
@@ -109,7 +112,8 @@ func TestListClusters(t *testing.T) {
 			if err != nil || len(cls) != 2 || cls[0].Name != tt.wantFirst {
 				t.Fatalf("ListClusters = %+v, %v", cls, err)
 			}
-			if len(cls[0].CAData) == 0 || !strings.HasPrefix(cls[0].Endpoint, "https://127.0.0.1:") {
+			first := cls[0]
+			if len(first.CAData) == 0 || !strings.HasPrefix(first.Endpoint, "https://127.0.0.1:") {
 				t.Errorf("cluster %s lacks its endpoint or CA: %+v", cls[0].Name, cls[0])
 			}
 		})
@@ -131,7 +135,8 @@ func TestLookupRepo(t *testing.T) {
 	}{
 		{name: "admin", token: sb.Env().GitHubToken, repo: "iris"},
 		{name: "bad token", token: "ghp_nope", repo: "iris", wantErr: actions.ErrNoGitHubToken},
-		{name: "unknown repo", token: sb.Env().GitHubToken, repo: "nope", wantErr: actions.ErrNoRepo},
+		{name: "unknown repo", token: sb.Env().GitHubToken, repo: "nope",
+			wantErr: actions.ErrNoRepo},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,7 +198,8 @@ func TestReadAccess(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var c actions.Collector
 			ctx := actions.WithReporter(t.Context(), c.Report)
-			acc, err := actions.ReadAccess(ctx, kubeFor(t, cfg, tt.cluster).CoreV1(), ec, tt.cluster)
+			kc := kubeFor(t, cfg, tt.cluster)
+			acc, err := actions.ReadAccess(ctx, kc.CoreV1(), ec, tt.cluster)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -225,7 +231,8 @@ func TestReadAccessErrors(t *testing.T) {
 	unmapped := sb.Env().AWSConfigFor(u.AccessKeyID, u.SecretAccessKey, "")
 
 	_, err = actions.ReadAccess(t.Context(), kubeFor(t, unmapped, dev).CoreV1(), ec, dev)
-	if err == nil || !strings.Contains(err.Error(), "needs an access entry or an aws-auth mapping") {
+	const advice = "needs an access entry or an aws-auth mapping"
+	if err == nil || !strings.Contains(err.Error(), advice) {
 		t.Errorf("unmapped reader: error = %v, want advice on mapping", err)
 	}
 

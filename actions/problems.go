@@ -52,7 +52,8 @@ func flagProblems(ms []Mapping, mode string) {
 func mappingProblems(m Mapping, mode string) []string {
 	var ps []string
 	if m.Source != SourceAccessEntry && mode == ModeAPI {
-		ps = append(ps, "not used: the cluster's authentication mode is API, which ignores aws-auth")
+		ps = append(ps, "not used: the cluster's authentication mode is API, which ignores "+
+			"aws-auth")
 	}
 	switch m.Source {
 	case SourceMapRoles:

@@ -89,7 +89,8 @@ func TestRun(t *testing.T) {
 
 			var c Collector
 			results, err := Run(WithReporter(t.Context(), c.Report), steps, tt.mode)
-			if !errors.Is(err, tt.wantErr) || (tt.wantErr != nil && !errors.Is(err, ErrStepFailed)) {
+			failed := tt.wantErr != nil && !errors.Is(err, ErrStepFailed)
+			if !errors.Is(err, tt.wantErr) || failed {
 				t.Fatalf("Run error = %v, want %v", err, tt.wantErr)
 			}
 			if !reflect.DeepEqual(calls, tt.wantCalls) {

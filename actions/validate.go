@@ -53,7 +53,8 @@ func ParseIAMARN(s string) (arn.ARN, error) {
 			"arn:aws:iam::111122223333:role/NAME", s, a.Service)
 	}
 	if len(a.AccountID) != 12 {
-		return arn.ARN{}, invalidf("%q has account ID %q: an account ID is 12 digits", s, a.AccountID)
+		return arn.ARN{}, invalidf("%q has account ID %q: an account ID is 12 digits", s,
+			a.AccountID)
 	}
 
 	return a, nil

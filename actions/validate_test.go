@@ -71,7 +71,8 @@ func TestRepoFromRemote(t *testing.T) {
 func TestCanonicalPrincipal(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"arn:aws:iam::111122223333:role/deploy", "arn:aws:iam::111122223333:role/deploy"},
-		{"arn:aws:iam::111122223333:role/ci/github/deploy", "arn:aws:iam::111122223333:role/deploy"},
+		{"arn:aws:iam::111122223333:role/ci/github/deploy",
+			"arn:aws:iam::111122223333:role/deploy"},
 		{"arn:aws:sts::111122223333:assumed-role/deploy/gha-42",
 			"arn:aws:iam::111122223333:role/deploy"},
 		{"arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/alice"},

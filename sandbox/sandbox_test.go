@@ -37,10 +37,11 @@ func start(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 
 // kubeAs returns a client-go clientset for cluster that authenticates with EKS tokens made
 // from cfg's credentials.
-func kubeAs(t testing.TB, sb *sandbox.Sandbox, cfg aws.Config, cluster string) kubernetes.Interface {
+func kubeAs(t testing.TB, sb *sandbox.Sandbox, cfg aws.Config,
+	cluster string) kubernetes.Interface {
 	t.Helper()
-	cl, err := actions.DescribeCluster(context.Background(), eks.NewFromConfig(sb.Env().AWSConfig()),
-		cluster)
+	ec := eks.NewFromConfig(sb.Env().AWSConfig())
+	cl, err := actions.DescribeCluster(context.Background(), ec, cluster)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,8 +65,9 @@ func TestDefaultWorldThroughRealClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := aws.ToString(id.Arn), "arn:aws:iam::111122223333:user/sandbox-admin"; got != want {
-		t.Errorf("caller = %s, want %s", got, want)
+	const admin = "arn:aws:iam::111122223333:user/sandbox-admin"
+	if got := aws.ToString(id.Arn); got != admin {
+		t.Errorf("caller = %s, want %s", got, admin)
 	}
 
 	clusters, err := actions.ListClusters(ctx, eks.NewFromConfig(cfg), sandbox.ProdCluster)
@@ -135,13 +137,15 @@ func TestEKSAuthenticationMapsIdentities(t *testing.T) {
 			u := sb.Env().Unmapped
 			return sb.Env().AWSConfigFor(u.AccessKeyID, u.SecretAccessKey, "")
 		}, cluster: sandbox.DevCluster, wantCode: http.StatusUnauthorized},
-		{name: "role mapped without groups", cfg: func() aws.Config { return roleCfg("viewer", "/") },
+		{name: "role mapped without groups",
+			cfg:     func() aws.Config { return roleCfg("viewer", "/") },
 			cluster: sandbox.DevCluster, mapKey: "mapRoles",
 			mapEntry: "- rolearn: arn:aws:iam::" + acct + ":role/viewer\n  username: viewer\n",
 			wantCode: http.StatusForbidden},
 		{name: "role mapped to system:masters",
-			cfg: func() aws.Config { return roleCfg("deployer", "/ci/") }, cluster: sandbox.DevCluster,
-			mapKey: "mapRoles", mapEntry: "- rolearn: arn:aws:iam::" + acct + ":role/deployer\n" +
+			cfg:     func() aws.Config { return roleCfg("deployer", "/ci/") },
+			cluster: sandbox.DevCluster,
+			mapKey:  "mapRoles", mapEntry: "- rolearn: arn:aws:iam::" + acct + ":role/deployer\n" +
 				"  username: deployer\n  groups: [system:masters]\n",
 			wantCode: http.StatusOK},
 		{name: "role mapped with its path matches nobody",
@@ -165,7 +169,8 @@ func TestEKSAuthenticationMapsIdentities(t *testing.T) {
 				addToAWSAuth(t, kubeAs(t, sb, admin, tt.cluster), tt.mapKey, tt.mapEntry)
 			}
 			kc := kubeAs(t, sb, tt.cfg(), tt.cluster)
-			_, err := kc.CoreV1().ConfigMaps("kube-system").Get(ctx, "aws-auth", metav1.GetOptions{})
+			cms := kc.CoreV1().ConfigMaps("kube-system")
+			_, err := cms.Get(ctx, "aws-auth", metav1.GetOptions{})
 			if got := statusCode(err); got != tt.wantCode {
 				t.Fatalf("reading aws-auth: status %d (%v), want %d", got, err, tt.wantCode)
 			}
@@ -210,7 +215,8 @@ func assumeNewRole(t testing.TB, sb *sandbox.Sandbox, name, path string) aws.Con
 		`"Principal":{"AWS":"arn:aws:iam::%s:user/%s"},"Action":"sts:AssumeRole"}]}`,
 		sandbox.AccountID, sandbox.AdminUser)
 	role, err := iam.NewFromConfig(admin).CreateRole(ctx, &iam.CreateRoleInput{
-		RoleName: aws.String(name), Path: aws.String(path), AssumeRolePolicyDocument: aws.String(trust),
+		RoleName: aws.String(name), Path: aws.String(path),
+		AssumeRolePolicyDocument: aws.String(trust),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +239,8 @@ func newUser(t testing.TB, sb *sandbox.Sandbox, name string) [2]string {
 	t.Helper()
 	ctx := context.Background()
 	client := iam.NewFromConfig(sb.Env().AWSConfig())
-	if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+	_, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	if err != nil {
 		t.Fatal(err)
 	}
 	key, err := client.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
@@ -241,7 +248,9 @@ func newUser(t testing.TB, sb *sandbox.Sandbox, name string) [2]string {
 		t.Fatal(err)
 	}
 
-	return [2]string{aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)}
+	k := key.AccessKey
+
+	return [2]string{aws.ToString(k.AccessKeyId), aws.ToString(k.SecretAccessKey)}
 }
 
 func TestStatePersistsBetweenRuns(t *testing.T) {
@@ -266,7 +275,8 @@ func TestStatePersistsBetweenRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(users.Users, func(u iamtypes.User) bool { return aws.ToString(u.UserName) == "carol" }) {
+	isCarol := func(u iamtypes.User) bool { return aws.ToString(u.UserName) == "carol" }
+	if !slices.ContainsFunc(users.Users, isCarol) {
 		t.Errorf("user carol did not survive the restart")
 	}
 

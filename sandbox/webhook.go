@@ -50,8 +50,7 @@ func reviewStatus(ctx context.Context, auth kubesim.Authenticator,
 		extra[k] = v
 	}
 
-	return authnv1.TokenReviewStatus{
-		Authenticated: true,
-		User:          authnv1.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: extra},
-	}
+	user := authnv1.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: extra}
+
+	return authnv1.TokenReviewStatus{Authenticated: true, User: user}
 }

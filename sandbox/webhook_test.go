@@ -84,7 +84,8 @@ func TestEKSAuthenticationMatchesRealServer(t *testing.T) {
 			simCfg := &rest.Config{Host: dev.URL, TLSClientConfig: rest.TLSClientConfig{
 				CAData: dev.CAPEM}}
 			answers := map[string]string{}
-			for name, cfg := range map[string]*rest.Config{"real": real.Config(""), "sandbox": simCfg} {
+			servers := map[string]*rest.Config{"real": real.Config(""), "sandbox": simCfg}
+			for name, cfg := range servers {
 				cfg.BearerToken = tok.Token.Reveal()
 				_, err := kubernetes.NewForConfigOrDie(cfg).CoreV1().ConfigMaps("kube-system").
 					Get(t.Context(), "aws-auth", metav1.GetOptions{})
