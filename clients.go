@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-github/v50/github"
 	"k8s.io/client-go/kubernetes"
@@ -88,6 +90,7 @@ func (c *clients) awsConfig(ctx context.Context) (aws.Config, error) {
 	if c.sandbox != nil {
 		cfg := c.sandbox.Env().AWSConfig()
 		cfg.APIOptions = append(cfg.APIOptions, actions.AWSEvents)
+		cfg.Logger = sdkLogger
 		return cfg, nil
 	}
 
@@ -104,9 +107,16 @@ func (c *clients) awsConfig(ctx context.Context) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
+	cfg.Logger = sdkLogger
 
 	return cfg, nil
 }
+
+// sdkLogger sends the AWS SDK's log lines to the standard logger, which setupDebugLog points
+// at the debug log while the screens run.
+var sdkLogger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+	log.Printf("aws sdk %s: "+format, append([]any{c}, v...)...)
+})
 
 func (c *clients) githubClient(ctx context.Context) (*github.Client, error) {
 	getenv := os.Getenv

@@ -22,6 +22,14 @@ func runHome(cmd *cobra.Command, g *globals) error {
 func runScreen(cmd *cobra.Command, g *globals, screen string,
 	plain func(context.Context, *cobra.Command, *globals, *clients) error) error {
 	ctx := cmd.Context()
+	if isTerminal() {
+		logFile, err := setupDebugLog()
+		if err != nil {
+			return err
+		}
+		defer logFile.Close()
+	}
+
 	c, err := newClients(ctx, g)
 	if err != nil {
 		return err
@@ -31,12 +39,6 @@ func runScreen(cmd *cobra.Command, g *globals, screen string,
 	if !isTerminal() {
 		return plain(ctx, cmd, g, c)
 	}
-
-	logFile, err := setupDebugLog()
-	if err != nil {
-		return err
-	}
-	defer logFile.Close()
 
 	return tui.Run(ctx, c.deps(), tui.Options{
 		Cluster: g.cluster, Start: screen, NoColor: os.Getenv("NO_COLOR") != "",

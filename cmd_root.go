@@ -6,10 +6,14 @@ import (
 	"io"
 	"log"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
 
 	"github.com/onramp-dev/onramp/actions"
 	"github.com/onramp-dev/onramp/sandbox/fault"
@@ -36,6 +40,7 @@ type globals struct {
 type sandboxFlags struct {
 	keyDelay time.Duration
 	faults   fault.Config
+	fail     string
 	state    string
 }
 
@@ -88,6 +93,11 @@ func addGlobalFlags(root *cobra.Command, g *globals) {
 	f.DurationVar(&g.sb.faults.Latency, "sandbox-latency", 0, "sandbox: latency added to each call")
 	f.Float64Var(&g.sb.faults.ThrottleRate, "sandbox-throttle", 0,
 		"sandbox: share of calls throttled, 0 to 1")
+	f.Float64Var(&g.sb.faults.UnavailableRate, "sandbox-unavailable", 0,
+		"sandbox: share of calls answered with a server error, 0 to 1")
+	f.StringVar(&g.sb.fail, "sandbox-fail", "",
+		"sandbox: fail one operation on its Nth call, as SERVICE:OPERATION[@N], "+
+			"e.g. iam:CreateAccessKey@2")
 	f.StringVar(&g.sb.state, "sandbox-state", "",
 		"sandbox: keep the simulated world in this file between runs")
 
@@ -105,6 +115,12 @@ func (g *globals) validate() error {
 	if r := g.sb.faults.ThrottleRate; r < 0 || r > 1 {
 		return fmt.Errorf("--sandbox-throttle %v is out of range: give a share from 0 to 1", r)
 	}
+	if r := g.sb.faults.UnavailableRate; r < 0 || r > 1 {
+		return fmt.Errorf("--sandbox-unavailable %v is out of range: give a share from 0 to 1", r)
+	}
+	if err := g.sb.parseFail(); err != nil {
+		return err
+	}
 	if g.sb.keyDelay < 0 || g.sb.faults.Latency < 0 {
 		return errors.New("sandbox durations cannot be negative")
 	}
@@ -120,26 +136,59 @@ func (g *globals) validate() error {
 	return nil
 }
 
+// parseFail reads --sandbox-fail SERVICE:OPERATION[@N] into the fault configuration.
+func (sf *sandboxFlags) parseFail() error {
+	if sf.fail == "" {
+		return nil
+	}
+	op, nth, hasN := strings.Cut(sf.fail, "@")
+	service, name, ok := strings.Cut(op, ":")
+	if !ok || service == "" || name == "" {
+		return fmt.Errorf("--sandbox-fail %q names no operation: give SERVICE:OPERATION[@N], "+
+			"e.g. iam:CreateAccessKey@2", sf.fail)
+	}
+
+	sf.faults.FailOp, sf.faults.FailOnCall = op, 1
+	if hasN {
+		n, err := strconv.Atoi(nth)
+		if err != nil || n < 1 {
+			return fmt.Errorf("--sandbox-fail %q: the call after @ must be a number from 1, "+
+				"e.g. iam:CreateAccessKey@2", sf.fail)
+		}
+		sf.faults.FailOnCall = n
+	}
+
+	return nil
+}
+
 // isTerminal reports whether onramp may draw screens and wait for keys.
 func isTerminal() bool {
 	return term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))
 }
 
-// setupDebugLog points the standard logger at the file ONRAMP_DEBUG names, or discards it, so
-// nothing is printed while the screens run.
+// setupDebugLog points every logger onramp and its libraries use (the standard logger, which
+// the AWS SDK's logger goes through too, client-go's klog and its server warnings) at the file
+// ONRAMP_DEBUG names, or discards them, so nothing is printed while the screens run.
 func setupDebugLog() (io.Closer, error) {
-	path := os.Getenv("ONRAMP_DEBUG")
-	if path == "" {
-		log.SetOutput(io.Discard)
-		return io.NopCloser(nil), nil
+	var w io.WriteCloser = nopCloser{io.Discard}
+	if path := os.Getenv("ONRAMP_DEBUG"); path != "" {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("opening the debug log ONRAMP_DEBUG names: %w", err)
+		}
+		w = f
 	}
 
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("opening the debug log ONRAMP_DEBUG names: %w", err)
-	}
-	log.SetOutput(f)
+	log.SetOutput(w)
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
+	klog.LogToStderr(false)
+	klog.SetOutput(w)
+	rest.SetDefaultWarningHandler(rest.NewWarningWriter(w, rest.WarningWriterOptions{}))
 
-	return f, nil
+	return w, nil
 }
+
+type nopCloser struct{ io.Writer }
+
+// Close implements io.Closer.
+func (nopCloser) Close() error { return nil }

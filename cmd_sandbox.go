@@ -9,15 +9,15 @@ import (
 )
 
 func newSandboxCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the simulated AWS account, EKS clusters and GitHub repository",
 		Long: "sandbox serves the simulated world on loopback until interrupted and prints the " +
 			"export lines with which the AWS CLI, kubectl, gh and a second onramp reach it.\n\n" +
 			"The credentials it prints are the sandbox's own and work nowhere else.",
-		Example: "  onramp sandbox\n" +
-			"  onramp sandbox --sandbox-state world.json   # keep the world between runs\n" +
-			"  eval \"$(onramp sandbox | head -n 8)\"        # in a second shell, after it starts",
+		Example: "  onramp sandbox                      # paste its export lines in another shell\n" +
+			"  onramp sandbox --state world.json   # keep the world between runs\n" +
+			"  onramp sandbox --sandbox-throttle 0.2 --sandbox-fail iam:CreateAccessKey@2",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -41,4 +41,8 @@ func newSandboxCmd(g *globals) *cobra.Command {
 			return sb.Close()
 		},
 	}
+	cmd.Flags().StringVar(&g.sb.state, "state", "",
+		"keep the simulated world in this file between runs (it holds the sandbox's keys)")
+
+	return cmd
 }

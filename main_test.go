@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	clientauth "k8s.io/client-go/pkg/apis/clientauthentication/v1beta1"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/onramp-dev/onramp/actions"
 	"github.com/onramp-dev/onramp/sandbox"
@@ -64,6 +68,18 @@ func TestCommands(t *testing.T) {
 		{name: "eks-token needs a cluster", args: []string{"eks-token"},
 			wantErr: "eks-token needs --cluster NAME"},
 		{name: "version", args: []string{"version"}, want: []string{"onramp "}},
+		{name: "a failed call is retried",
+			args: []string{"access", "list", "--sandbox", "--cluster", "iris-dev", "-o", "json",
+				"--sandbox-fail", "eks:DescribeCluster@1"},
+			want: []string{`"source": "mapRoles"`}},
+		{name: "an unavailable service fails plainly",
+			args: []string{"access", "list", "--sandbox", "--cluster", "iris-dev",
+				"--sandbox-unavailable", "1"},
+			wantErr: "StatusCode: 503"},
+		{name: "fail flag without an operation", args: []string{"--sandbox-fail", "oops"},
+			wantErr: `--sandbox-fail "oops" names no operation`},
+		{name: "fail flag with a bad call", args: []string{"--sandbox-fail", "iam:GetUser@0"},
+			wantErr: "the call after @ must be a number from 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,5 +143,43 @@ func TestEKSTokenWorksAsExecPlugin(t *testing.T) {
 
 	if _, err := run(t, "eks-token", "--cluster", sandbox.ProdCluster); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAccessThroughKubeconfig reaches the cluster through --kubeconfig and --context instead of
+// eks:DescribeCluster.
+func TestAccessThroughKubeconfig(t *testing.T) {
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+
+	env := sb.Env()
+	tok, err := actions.NewEKSToken(t.Context(),
+		sts.NewPresignClient(sts.NewFromConfig(env.AWSConfig())), sandbox.DevCluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sb.Clusters[sandbox.DevCluster]
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["dev"] = &clientcmdapi.Cluster{Server: c.URL, CertificateAuthorityData: c.CAPEM}
+	cfg.AuthInfos["dev"] = &clientcmdapi.AuthInfo{Token: tok.Token.Reveal()}
+	cfg.Contexts["dev"] = &clientcmdapi.Context{Cluster: "dev", AuthInfo: "dev"}
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		t.Fatal(err)
+	}
+
+	out, err := run(t, "access", "list", "--sandbox", "--cluster", sandbox.DevCluster,
+		"--kubeconfig", path, "--context", "dev", "-o", "json")
+	if err != nil || !strings.Contains(out, "role/iris-node-role") {
+		t.Fatalf("access list through kubeconfig: %v\n%s", err, out)
+	}
+
+	_, err = run(t, "access", "list", "--sandbox", "--cluster", sandbox.DevCluster,
+		"--kubeconfig", path, "--context", "nope")
+	if err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("an unknown context: error = %v, want one naming it", err)
 	}
 }
