@@ -69,7 +69,7 @@ func clientsFor(ctx context.Context, g *globals, sb *sandbox.Sandbox) (*clients,
 	}
 	c.region = cfg.Region
 	c.sts = sts.NewFromConfig(cfg)
-	c.presign = sts.NewPresignClient(sts.NewFromConfig(cfg))
+	c.presign = actions.NewPresignClient(cfg)
 	c.eks = eks.NewFromConfig(cfg)
 	c.github = sync.OnceValues(func() (*github.Client, error) { return c.githubClient(ctx) })
 	c.repo = sync.OnceValues(func() (string, error) { return c.repoName(ctx) })

@@ -36,7 +36,7 @@ func newAccessCmd(g *globals) *cobra.Command {
 			}
 			defer c.close()
 
-			return printAccess(ctx, cmd, g, c)
+			return printAccess(g.plainContext(ctx, cmd), cmd, g, c)
 		},
 	})
 

@@ -37,7 +37,7 @@ func runScreen(cmd *cobra.Command, g *globals, screen string,
 	defer c.close()
 
 	if !isTerminal() {
-		return plain(ctx, cmd, g, c)
+		return plain(g.plainContext(ctx, cmd), cmd, g, c)
 	}
 
 	return tui.Run(ctx, c.deps(), tui.Options{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +33,7 @@ type globals struct {
 	kubeCtx    string
 	repo       string
 	output     string
+	verbose    bool
 
 	sb sandboxFlags
 }
@@ -88,6 +90,8 @@ func addGlobalFlags(root *cobra.Command, g *globals) {
 	f.StringVar(&g.repo, "repo", "",
 		"GitHub repository OWNER/NAME (default: the origin remote of the current checkout)")
 	f.StringVarP(&g.output, "output", "o", "table", "output of plain commands: table, json or yaml")
+	f.BoolVarP(&g.verbose, "verbose", "v", false,
+		"plain commands: print each call to AWS, Kubernetes and GitHub on stderr as it happens")
 	f.DurationVar(&g.sb.keyDelay, "sandbox-key-delay", 2*time.Second,
 		"sandbox: how long new access keys and roles take to work")
 	f.DurationVar(&g.sb.faults.Latency, "sandbox-latency", 0, "sandbox: latency added to each call")
@@ -159,6 +163,16 @@ func (sf *sandboxFlags) parseFail() error {
 	}
 
 	return nil
+}
+
+// plainContext returns the context of a plain command: with --verbose, its calls are printed on
+// stderr as they happen.
+func (g *globals) plainContext(ctx context.Context, cmd *cobra.Command) context.Context {
+	if !g.verbose {
+		return ctx
+	}
+
+	return actions.WithReporter(ctx, actions.LineReporter(cmd.ErrOrStderr()))
 }
 
 // isTerminal reports whether onramp may draw screens and wait for keys.

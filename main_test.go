@@ -38,6 +38,7 @@ func TestCommands(t *testing.T) {
 		name    string
 		args    []string
 		want    []string
+		lacks   []string
 		wantErr string
 	}{
 		{name: "access list as json",
@@ -68,6 +69,11 @@ func TestCommands(t *testing.T) {
 		{name: "eks-token needs a cluster", args: []string{"eks-token"},
 			wantErr: "eks-token needs --cluster NAME"},
 		{name: "version", args: []string{"version"}, want: []string{"onramp "}},
+		{name: "verbose prints each call, and presigning is no call",
+			args: []string{"access", "list", "--sandbox", "--cluster", "iris-dev", "-v"},
+			want: []string{"→ EKS DescribeCluster", "✓ EKS DescribeCluster",
+				"✓ kubernetes GET /api/v1/namespaces/kube-system/configmaps/aws-auth"},
+			lacks: []string{"GetCallerIdentity"}},
 		{name: "a failed call is retried",
 			args: []string{"access", "list", "--sandbox", "--cluster", "iris-dev", "-o", "json",
 				"--sandbox-fail", "eks:DescribeCluster@1"},
@@ -96,6 +102,11 @@ func TestCommands(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, l := range tt.lacks {
+				if strings.Contains(out, l) {
+					t.Errorf("output has %q:\n%s", l, out)
 				}
 			}
 		})

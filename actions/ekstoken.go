@@ -8,7 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clientauth "k8s.io/client-go/pkg/apis/clientauthentication/v1beta1"
@@ -24,6 +26,21 @@ const (
 	tokenSignedFor  = "60"
 	tokenLifetime   = 14 * time.Minute
 )
+
+// NewPresignClient returns the STS presigner that EKS tokens are made with. It reports no
+// events: presigning calls nothing.
+func NewPresignClient(cfg aws.Config) *sts.PresignClient {
+	return sts.NewPresignClient(sts.NewFromConfig(cfg, func(o *sts.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			if _, ok := s.Initialize.Get(eventsMiddleware); !ok {
+				return nil
+			}
+			_, err := s.Initialize.Remove(eventsMiddleware)
+
+			return err
+		})
+	}))
+}
 
 // EKSToken is a bearer token for an EKS cluster's API server.
 type EKSToken struct {

@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -131,11 +132,14 @@ func shortError(err error) string {
 	return s
 }
 
+// eventsMiddleware is the ID of the middleware AWSEvents adds.
+const eventsMiddleware = "OnrampEvents"
+
 // AWSEvents is an SDK API option that reports every AWS call made with a context from
 // WithReporter, once per operation however often the SDK retries it. main.go adds it to the
 // AWS config's APIOptions.
 func AWSEvents(stack *middleware.Stack) error {
-	mw := middleware.InitializeMiddlewareFunc("OnrampEvents", func(
+	mw := middleware.InitializeMiddlewareFunc(eventsMiddleware, func(
 		ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
 	) (middleware.InitializeOutput, middleware.Metadata, error) {
 		done := track(ctx, awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
@@ -174,6 +178,19 @@ func (t *eventTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 
 	return resp, err
+}
+
+// LineReporter returns a Reporter that prints each event as a line to w, the plain mode's live
+// log.
+func LineReporter(w io.Writer) Reporter {
+	var mu sync.Mutex
+
+	return func(e Event) {
+		mu.Lock()
+		defer mu.Unlock()
+
+		fmt.Fprintln(w, e.String())
+	}
 }
 
 // Collector gathers events, for tests and for the plain mode's summary.
