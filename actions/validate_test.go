@@ -2,6 +2,7 @@ package actions
 
 import (
 	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,30 @@ func TestValidateClusterName(t *testing.T) {
 		if err := ValidateClusterName(bad); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("ValidateClusterName(%q) = %v, want ErrInvalidInput", bad, err)
 		}
+	}
+}
+
+func TestRepoFromGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"init", "-q"}, {"remote", "add", "origin", "git@github.com:acme/iris.git"},
+	} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).
+			CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+
+	got, err := RepoFromGit(t.Context(), dir)
+	if err != nil || got != "acme/iris" {
+		t.Fatalf("RepoFromGit = %q, %v; want acme/iris", got, err)
+	}
+
+	_, err = RepoFromGit(t.Context(), t.TempDir())
+	if !errors.Is(err, ErrNoRepo) || !strings.Contains(err.Error(), "--repo") {
+		t.Fatalf("outside a checkout: error = %v, want ErrNoRepo advising --repo", err)
 	}
 }
