@@ -96,6 +96,9 @@ func (sb *Sandbox) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := sb.AWS.SetEndpoint(awsURL); err != nil {
+		return err
+	}
 	ghURL, err := sb.serve(sb.GitHub, nil)
 	if err != nil {
 		return err

@@ -34,14 +34,16 @@ var tokenParams = []string{"action", "version", "x-amz-algorithm", "x-amz-creden
 // VerifyEKSToken checks an EKS bearer token for a cluster, as the cluster's authenticator
 // does: "k8s-aws-v1." and the unpadded base64url of a presigned sts:GetCallerIdentity URL
 // that signs the x-k8s-aws-id header, verified with that header set to the cluster's name and
-// no older than 15 minutes. It returns the caller the URL was signed by.
-//
-// TODO: the URL's host is not checked against the Sim's own address, which the Sim does not
-// know; the signature still binds the token to the host it was signed for.
+// no older than 15 minutes. Once SetEndpoint has named the Sim's address, the URL must point
+// there, as EKS accepts only URLs of STS itself. It returns the caller the URL was signed by.
 func (s *Sim) VerifyEKSToken(token, cluster string) (Caller, error) {
 	req, signedAt, err := tokenRequest(token, cluster)
 	if err != nil {
 		return Caller{}, fmt.Errorf("%w: %w", ErrEKSToken, err)
+	}
+	if host := s.endpointHost(); host != "" && req.URL.Host != host {
+		return Caller{}, fmt.Errorf("%w: the token's URL points at %s, not at STS (%s)",
+			ErrEKSToken, req.URL.Host, host)
 	}
 
 	now := s.opts.Now()
@@ -143,4 +145,27 @@ func checkTokenURL(u *url.URL) (time.Time, error) {
 	}
 
 	return signedAt, nil
+}
+
+// SetEndpoint tells the Sim the URL it is served at, so that VerifyEKSToken can refuse tokens
+// presigned for another host.
+func (s *Sim) SetEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("endpoint %q is not a URL with a host", endpoint)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	s.host = u.Host
+
+	return nil
+}
+
+func (s *Sim) endpointHost() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	return s.host
 }

@@ -158,3 +158,26 @@ func TestVerifyEKSTokenReportsTheSession(t *testing.T) {
 		t.Fatalf("caller = %+v, want ARN %s", caller, want)
 	}
 }
+
+func TestVerifyEKSTokenRefusesAnotherHost(t *testing.T) {
+	e := newEnv(t, Options{})
+	token := e.eksToken(t, e.admin, "prod")
+
+	if err := e.sim.SetEndpoint("http://127.0.0.1:1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.VerifyEKSToken(token, "prod"); !errors.Is(err, ErrEKSToken) {
+		t.Fatalf("a token for another host: error = %v, want ErrEKSToken", err)
+	}
+
+	if err := e.sim.SetEndpoint(e.srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.VerifyEKSToken(token, "prod"); err != nil {
+		t.Fatalf("a token for the Sim's own host: %v", err)
+	}
+
+	if err := e.sim.SetEndpoint("not a url"); err == nil {
+		t.Fatal("SetEndpoint took a URL without a host")
+	}
+}

@@ -39,6 +39,7 @@ type Sim struct {
 	opts Options
 	mu   sync.Mutex
 	st   *state
+	host string // the host:port the Sim is served at, once SetEndpoint has told it
 }
 
 // New returns an empty account with the given options.
