@@ -107,6 +107,24 @@ func addGlobalFlags(root *cobra.Command, g *globals) {
 
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
 		[]string{"table", "json", "yaml"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = root.RegisterFlagCompletionFunc("cluster", g.completeCluster)
+}
+
+// completeCluster offers the region's EKS clusters for --cluster.
+func (g *globals) completeCluster(cmd *cobra.Command, _ []string, _ string) ([]string,
+	cobra.ShellCompDirective) {
+	c, err := newClients(cmd.Context(), g)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	defer c.close()
+
+	names, err := actions.ListClusterNames(cmd.Context(), c.eks)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // validate checks the flags before anything is called.
