@@ -25,7 +25,8 @@ func run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	cmd := newRootCmd()
-	cmd.SetArgs(append(args, "--sandbox-key-delay=0"))
+	// The flag goes second, so that a completion request keeps its last word.
+	cmd.SetArgs(append([]string{args[0], "--sandbox-key-delay=0"}, args[1:]...))
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	err := cmd.ExecuteContext(t.Context())
