@@ -25,8 +25,13 @@ func run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	cmd := newRootCmd()
-	// The flag goes second, so that a completion request keeps its last word.
-	cmd.SetArgs(append([]string{args[0], "--sandbox-key-delay=0"}, args[1:]...))
+	// The flag goes first (after __complete, which must lead), so that a completion request
+	// keeps its last word.
+	full := append([]string{"--sandbox-key-delay=0"}, args...)
+	if args[0] == "__complete" {
+		full = append([]string{"__complete", "--sandbox-key-delay=0"}, args[1:]...)
+	}
+	cmd.SetArgs(full)
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	err := cmd.ExecuteContext(t.Context())
