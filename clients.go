@@ -50,9 +50,7 @@ func newClients(ctx context.Context, g *globals) (*clients, error) {
 		return clientsFor(ctx, g, nil)
 	}
 
-	sb, err := sandbox.Start(ctx, sandbox.Options{
-		KeyDelay: g.sb.keyDelay, Faults: g.sb.faults, StatePath: g.sb.state,
-	})
+	sb, err := sandbox.Start(ctx, g.sb.options())
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %w", err)
 	}

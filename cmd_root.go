@@ -17,6 +17,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/onramp-dev/onramp/actions"
+	"github.com/onramp-dev/onramp/sandbox"
 	"github.com/onramp-dev/onramp/sandbox/fault"
 )
 
@@ -156,6 +157,11 @@ func (g *globals) validate() error {
 	}
 
 	return nil
+}
+
+// options are the sandbox's options as the flags set them.
+func (sf *sandboxFlags) options() sandbox.Options {
+	return sandbox.Options{KeyDelay: sf.keyDelay, Faults: sf.faults, StatePath: sf.state}
 }
 
 // parseFail reads --sandbox-fail SERVICE:OPERATION[@N] into the fault configuration.

@@ -21,9 +21,7 @@ func newSandboxCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			sb, err := sandbox.Start(ctx, sandbox.Options{
-				KeyDelay: g.sb.keyDelay, Faults: g.sb.faults, StatePath: g.sb.state,
-			})
+			sb, err := sandbox.Start(ctx, g.sb.options())
 			if err != nil {
 				return fmt.Errorf("starting the sandbox: %w", err)
 			}
