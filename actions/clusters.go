@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 )
 
 // EKSClustersAPI is the part of the EKS client the cluster lookup uses.
@@ -128,9 +129,14 @@ func DescribeCluster(ctx context.Context, c EKSClustersAPI, name string) (Cluste
 		return Cluster{}, fmt.Errorf("describing cluster %s: %w", name, classifyAWS(err))
 	}
 
-	cl := out.Cluster
+	return clusterFrom(out.Cluster)
+}
+
+// clusterFrom turns DescribeCluster's answer into a Cluster.
+func clusterFrom(cl *ekstypes.Cluster) (Cluster, error) {
+	name := aws.ToString(cl.Name)
 	res := Cluster{
-		Name:     aws.ToString(cl.Name),
+		Name:     name,
 		ARN:      aws.ToString(cl.Arn),
 		Version:  aws.ToString(cl.Version),
 		Endpoint: aws.ToString(cl.Endpoint),
