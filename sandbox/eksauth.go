@@ -64,7 +64,10 @@ func (a *eksAuthenticator) AuthenticateToken(ctx context.Context, token string) 
 
 func (a *eksAuthenticator) mapCaller(ctx context.Context, cl awssim.Cluster,
 	caller awssim.Caller) (kubesim.User, error) {
-	if cl.CreatorARN != "" && canonical(cl.CreatorARN) == caller.CanonicalARN {
+	// In CONFIG_MAP mode the creator is an administrator that no mapping shows; in the other
+	// modes the creator holds an access entry like anyone else, and loses access with it.
+	creator := cl.CreatorARN != "" && canonical(cl.CreatorARN) == caller.CanonicalARN
+	if creator && cl.AuthMode == modeConfigMap {
 		return kubesim.User{Name: clusterCreatorName, Groups: []string{"system:masters"}}, nil
 	}
 

@@ -346,3 +346,34 @@ func TestAccessEntriesGrantAccessPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestCreatorAccessFollowsTheAuthenticationMode checks that the cluster creator keeps its
+// hidden admin right only in CONFIG_MAP mode: elsewhere it rests on an access entry, and
+// deleting that entry locks the creator out, as on EKS.
+func TestCreatorAccessFollowsTheAuthenticationMode(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	ctx := t.Context()
+	admin := sb.Env().AWSConfig()
+	read := func(cluster string) int {
+		_, err := kubeAs(t, sb, admin, cluster).CoreV1().ConfigMaps("kube-system").
+			Get(ctx, "aws-auth", metav1.GetOptions{})
+		return statusCode(err)
+	}
+
+	if got := read(sandbox.ProdCluster); got != http.StatusOK {
+		t.Fatalf("the creator through its access entry: %d, want 200", got)
+	}
+	_, err := eks.NewFromConfig(admin).DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{
+		ClusterName:  aws.String(sandbox.ProdCluster),
+		PrincipalArn: aws.String("arn:aws:iam::" + sandbox.AccountID + ":user/" + sandbox.AdminUser),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(sandbox.ProdCluster); got != http.StatusUnauthorized {
+		t.Errorf("the creator without its access entry: %d, want 401", got)
+	}
+	if got := read(sandbox.DevCluster); got != http.StatusOK {
+		t.Errorf("the creator of a CONFIG_MAP cluster: %d, want 200", got)
+	}
+}
