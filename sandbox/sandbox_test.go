@@ -363,9 +363,9 @@ func TestCreatorAccessFollowsTheAuthenticationMode(t *testing.T) {
 	if got := read(sandbox.ProdCluster); got != http.StatusOK {
 		t.Fatalf("the creator through its access entry: %d, want 200", got)
 	}
+	creator := "arn:aws:iam::" + sandbox.AccountID + ":user/" + sandbox.AdminUser
 	_, err := eks.NewFromConfig(admin).DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{
-		ClusterName:  aws.String(sandbox.ProdCluster),
-		PrincipalArn: aws.String("arn:aws:iam::" + sandbox.AccountID + ":user/" + sandbox.AdminUser),
+		ClusterName: aws.String(sandbox.ProdCluster), PrincipalArn: aws.String(creator),
 	})
 	if err != nil {
 		t.Fatal(err)
