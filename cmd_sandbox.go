@@ -15,7 +15,7 @@ func newSandboxCmd(g *globals) *cobra.Command {
 		Long: "sandbox serves the simulated world on loopback until interrupted and prints the " +
 			"export lines with which the AWS CLI, kubectl, gh and a second onramp reach it.\n\n" +
 			"The credentials it prints are the sandbox's own and work nowhere else.",
-		Example: "  onramp sandbox                     # paste its export lines in another shell\n" +
+		Example: "  onramp sandbox                     # then paste its export lines elsewhere\n" +
 			"  onramp sandbox --state world.json  # keep the world between runs\n" +
 			"  onramp sandbox --sandbox-throttle 0.2 --sandbox-fail iam:CreateAccessKey@2",
 		Args: cobra.NoArgs,
