@@ -5,9 +5,10 @@ import "github.com/charmbracelet/bubbles/key"
 // keyMap holds every key binding of the program, each with its help text. Screens pick the
 // bindings that apply to them for the footer.
 type keyMap struct {
-	Quit key.Binding
-	Back key.Binding
-	Help key.Binding
+	Quit  key.Binding
+	Back  key.Binding
+	Help  key.Binding
+	Calls key.Binding
 
 	Refresh     key.Binding
 	Access      key.Binding
@@ -27,9 +28,10 @@ type keyMap struct {
 // newKeyMap returns the default bindings.
 func newKeyMap() *keyMap {
 	return &keyMap{
-		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Quit:  key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Help:  key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Calls: key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "calls")),
 
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Access:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "access")),

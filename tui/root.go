@@ -18,6 +18,8 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/onramp-dev/onramp/actions"
 )
 
 // Options choose how the program starts.
@@ -54,12 +56,15 @@ type model struct {
 	access *accessModel
 	active screen
 	help   help.Model
+	calls  *callLog
 }
 
 // New returns the root model, showing the screen opts.Start names.
 func New(ctx context.Context, deps Deps, opts Options) tea.Model {
+	calls := &callLog{}
+	ctx = actions.WithReporter(ctx, calls.report)
 	c := common{ctx: ctx, deps: deps, styles: newStyles(opts.NoColor), keys: newKeyMap()}
-	m := &model{common: c, help: help.New()}
+	m := &model{common: c, help: help.New(), calls: calls}
 	m.help.Styles = c.styles.Help
 
 	if opts.Start == StartAccess {
@@ -84,7 +89,9 @@ func Run(ctx context.Context, deps Deps, opts Options) error {
 	// colours do not query it mid-run.
 	lipgloss.HasDarkBackground()
 
-	p := tea.NewProgram(New(ctx, deps, opts), tea.WithAltScreen(), tea.WithContext(ctx))
+	m := New(ctx, deps, opts).(*model)
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	m.calls.attach(p.Send)
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("running the terminal ui: %w", err)
 	}
@@ -108,6 +115,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleKey(msg)
 	case openAccessMsg:
 		return m, m.handleOpenAccess(msg)
+	case callMsg:
+		return m, m.handleCall(msg)
 	}
 
 	return m, m.broadcast(msg)
@@ -147,6 +156,11 @@ func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.resize()
 
 		return nil
+	case key.Matches(msg, m.keys.Calls):
+		m.calls.shown = !m.calls.shown
+		m.resize()
+
+		return nil
 	case key.Matches(msg, m.keys.Back) && m.canGoBack():
 		m.active = m.home
 		m.access.stop()
@@ -155,6 +169,16 @@ func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 
 	return m.active.Update(msg)
+}
+
+// handleCall keeps a call for the calls panel.
+func (m *model) handleCall(msg callMsg) tea.Cmd {
+	m.calls.add(msg.event)
+	if m.calls.shown {
+		m.resize()
+	}
+
+	return nil
 }
 
 // handleOpenAccess opens the access view for the cluster chosen on the home screen.
@@ -223,16 +247,18 @@ func (m *model) headerView() string {
 	return " " + truncate(title, m.width-2) + "\n"
 }
 
-// footerView draws the key help of the active screen and the global keys.
+// footerView draws the calls panel when shown, then the key help of the active screen and the
+// global keys.
 func (m *model) footerView() string {
+	calls := m.calls.view(m.styles, m.width-2)
 	if m.help.ShowAll {
 		groups := append(m.active.FullHelp(), m.globalKeys())
-		return indent(m.help.FullHelpView(groups))
+		return indent(calls + m.help.FullHelpView(groups))
 	}
 
 	short := append(m.active.ShortHelp(), m.globalKeys()...)
 
-	return indent(m.help.ShortHelpView(short))
+	return indent(calls + m.help.ShortHelpView(short))
 }
 
 // globalKeys are the bindings every screen shares.
@@ -242,7 +268,12 @@ func (m *model) globalKeys() []key.Binding {
 		help.SetHelp("?", "fewer keys")
 	}
 
-	return []key.Binding{enabled(m.keys.Back, m.canGoBack()), m.keys.Quit, help}
+	calls := m.keys.Calls
+	if m.calls.shown {
+		calls.SetHelp("l", "hide calls")
+	}
+
+	return []key.Binding{enabled(m.keys.Back, m.canGoBack()), calls, m.keys.Quit, help}
 }
 
 // trimLines drops the blanks that padding leaves at the end of each line.

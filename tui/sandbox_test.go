@@ -27,6 +27,7 @@ func sandboxDeps(t *testing.T) Deps {
 
 	env := sb.Env()
 	cfg := env.AWSConfig()
+	cfg.APIOptions = append(cfg.APIOptions, actions.AWSEvents)
 	ec := eks.NewFromConfig(cfg)
 	presign := sts.NewPresignClient(sts.NewFromConfig(cfg))
 	gh := github.NewTokenClient(context.Background(), env.GitHubToken)
