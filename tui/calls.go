@@ -91,5 +91,5 @@ func (l *callLog) view(st *styles, width int) string {
 		rows = append(rows, row)
 	}
 
-	return strings.Join(rows, "\n") + "\n"
+	return strings.Join(rows, "\n") + "\n\n"
 }
