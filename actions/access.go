@@ -107,27 +107,9 @@ func ListAccessEntries(ctx context.Context, ec EKSAccessAPI, cluster string) ([]
 
 func describeEntries(ctx context.Context, ec EKSAccessAPI, cluster string, arns []string) (
 	[]Mapping, error) {
-	out := make([]Mapping, len(arns))
-	errs := make([]error, len(arns))
-	sem := make(chan struct{}, entryWorkers)
-	var wg sync.WaitGroup
-	for i, a := range arns {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = describeEntry(ctx, ec, cluster, a)
-		}()
-	}
-	wg.Wait()
-
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	return out, nil
+	return mapBounded(arns, entryWorkers, func(principal string) (Mapping, error) {
+		return describeEntry(ctx, ec, cluster, principal)
+	})
 }
 
 func describeEntry(ctx context.Context, ec EKSAccessAPI, cluster, principal string) (

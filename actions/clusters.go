@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -92,27 +91,9 @@ func checkWanted(names []string, want string) error {
 }
 
 func describeAll(ctx context.Context, c EKSClustersAPI, names []string) ([]Cluster, error) {
-	clusters := make([]Cluster, len(names))
-	errs := make([]error, len(names))
-	sem := make(chan struct{}, describeWorkers)
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			clusters[i], errs[i] = DescribeCluster(ctx, c, name)
-		}()
-	}
-	wg.Wait()
-
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	return clusters, nil
+	return mapBounded(names, describeWorkers, func(name string) (Cluster, error) {
+		return DescribeCluster(ctx, c, name)
+	})
 }
 
 // DescribeCluster describes one EKS cluster.
